@@ -1,0 +1,119 @@
+//! The command line: `serve` (default), `migrate`, `openapi`, `user create`.
+
+use crate::auth::password::password_problem;
+use crate::auth::Role;
+use crate::config::Settings;
+use crate::db::Database;
+use crate::startup::Application;
+use clap::{Parser, Subcommand};
+use std::io::BufRead;
+
+/// lienthong — administrative procedures of Party agencies, as a REST API.
+#[derive(Debug, Parser)]
+#[command(name = "lienthong", version, about)]
+pub struct Cli {
+    /// What to do (default: serve).
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Apply migrations and serve the API (the default).
+    Serve,
+    /// Apply pending migrations and exit.
+    Migrate,
+    /// Print the OpenAPI document to stdout.
+    Openapi,
+    /// Manage users.
+    User {
+        /// The user action.
+        #[command(subcommand)]
+        action: UserCommand,
+    },
+}
+
+/// User actions.
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Create a user; the password is read from the first line of stdin.
+    Create {
+        /// Login name.
+        #[arg(long)]
+        username: String,
+        /// Role: admin, leader, officer, inspector or integration.
+        #[arg(long)]
+        role: Role,
+        /// Agency id (leader, officer, integration).
+        #[arg(long)]
+        agency: Option<i64>,
+    },
+}
+
+/// Runs the command line; the error is one line for the operator.
+pub fn run(cli: Cli) -> Result<(), String> {
+    let command = cli.command.unwrap_or(Command::Serve);
+    if let Command::Openapi = command {
+        print!("{}", crate::openapi::spec_json());
+        return Ok(());
+    }
+    let settings = Settings::from_env().map_err(|e| e.to_string())?;
+    match command {
+        Command::Openapi => unreachable!("handled above"),
+        Command::Serve => serve(settings),
+        Command::Migrate => {
+            let db = Database::open(&settings.database, 1).map_err(|e| e.to_string())?;
+            db.migrate().map_err(|e| e.to_string())?;
+            println!("migrations applied");
+            Ok(())
+        }
+        Command::User {
+            action:
+                UserCommand::Create {
+                    username,
+                    role,
+                    agency,
+                },
+        } => {
+            let mut password = String::new();
+            std::io::stdin()
+                .lock()
+                .read_line(&mut password)
+                .map_err(|e| format!("cannot read the password from stdin: {e}"))?;
+            let password = password.trim_end_matches(['\r', '\n']).to_string();
+            if let Some(problem) = password_problem(&password) {
+                return Err(format!("password {problem}"));
+            }
+            let db = Database::open(&settings.database, 1).map_err(|e| e.to_string())?;
+            db.migrate().map_err(|e| e.to_string())?;
+            let user = db
+                .write(|conn| {
+                    crate::routes::users::insert_user(
+                        conn,
+                        username.trim().to_lowercase(),
+                        &password,
+                        role,
+                        agency,
+                        true,
+                    )
+                })
+                .map_err(|e| e.problem().detail)?;
+            println!(
+                "created user {} (id {}, role {})",
+                user.username, user.id, user.role
+            );
+            Ok(())
+        }
+    }
+}
+
+fn serve(settings: Settings) -> Result<(), String> {
+    actix_web::rt::System::new().block_on(async move {
+        let app = Application::build(settings.clone()).map_err(|e| e.to_string())?;
+        let addr = format!("{}:{}", settings.bind.ip(), app.port());
+        println!("lienthong listening on http://{addr}/api/v1");
+        println!("Swagger UI: http://{addr}/swagger-ui/");
+        app.run_until_stopped().await.map_err(|e| e.to_string())
+    })
+}

@@ -1,0 +1,16 @@
+//! lienthong: the system of record for administrative procedures of Party
+//! agencies — catalogue, dossiers, transfers and compliance statistics.
+
+pub mod auth;
+pub mod cli;
+pub mod clock;
+pub mod config;
+pub mod db;
+pub mod domain;
+pub mod error;
+pub mod extract;
+pub mod openapi;
+pub mod pagination;
+pub mod routes;
+pub mod startup;
+pub mod state;

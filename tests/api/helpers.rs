@@ -1,0 +1,257 @@
+//! Spawning the real app on a fresh database, and talking to it over HTTP.
+
+use diesel::{Connection, PgConnection, RunQueryDsl};
+use lienthong::config::Settings;
+use lienthong::startup::Application;
+use reqwest::{Method, StatusCode};
+use serde_json::{json, Value};
+
+/// The HS256 secret every test app signs with, so tests can craft tokens.
+pub const JWT_SECRET: &str = "test-secret-test-secret-test-secret!";
+/// The bootstrap admin's password.
+pub const ADMIN_PASSWORD: &str = "admin-password-1";
+
+/// Which engine a test runs on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Engine {
+    Sqlite,
+    Postgres,
+}
+
+/// Runs a test body once per engine, each on a fresh database.
+#[macro_export]
+macro_rules! on_both_engines {
+    ($($name:ident),* $(,)?) => {
+        $(
+            mod $name {
+                #[tokio::test]
+                async fn sqlite() {
+                    let app = $crate::helpers::spawn_app($crate::helpers::Engine::Sqlite)
+                        .await
+                        .expect("sqlite always runs");
+                    super::$name(app).await;
+                }
+
+                #[tokio::test]
+                async fn postgres() {
+                    if let Some(app) =
+                        $crate::helpers::spawn_app($crate::helpers::Engine::Postgres).await
+                    {
+                        super::$name(app).await;
+                    }
+                }
+            }
+        )*
+    };
+}
+
+enum TestDb {
+    Sqlite(#[allow(dead_code)] tempfile::TempDir),
+    Postgres { server: String, name: String },
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        if let TestDb::Postgres { server, name } = self {
+            if let Ok(mut conn) = PgConnection::establish(server) {
+                let _ =
+                    diesel::sql_query(format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
+                        .execute(&mut conn);
+            }
+        }
+    }
+}
+
+/// A running app on its own database.
+pub struct TestApp {
+    pub address: String,
+    pub client: reqwest::Client,
+    pub admin_token: String,
+    _db: TestDb,
+}
+
+/// One HTTP answer, read whole.
+#[derive(Debug)]
+pub struct Answer {
+    pub status: StatusCode,
+    pub headers: reqwest::header::HeaderMap,
+    pub text: String,
+}
+
+impl Answer {
+    /// The body as JSON (panics with the text when it is not JSON).
+    pub fn json(&self) -> Value {
+        serde_json::from_str(&self.text)
+            .unwrap_or_else(|_| panic!("not JSON ({}): {}", self.status, self.text))
+    }
+
+    /// A header as text.
+    pub fn header(&self, name: &str) -> Option<String> {
+        self.headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string)
+    }
+
+    /// Asserts a problem+json answer with this status and code.
+    #[track_caller]
+    pub fn assert_problem(&self, status: u16, code: &str) -> Value {
+        assert_eq!(self.status.as_u16(), status, "body: {}", self.text);
+        assert_eq!(
+            self.header("content-type").as_deref(),
+            Some("application/problem+json"),
+            "body: {}",
+            self.text
+        );
+        let body = self.json();
+        assert_eq!(body["code"], code, "body: {}", self.text);
+        assert_eq!(body["status"], status);
+        assert_eq!(body["type"], format!("urn:lienthong:problem:{code}"));
+        assert!(body["title"].is_string() && body["detail"].is_string());
+        body
+    }
+
+    /// Asserts the status and returns the JSON body.
+    #[track_caller]
+    pub fn expect(&self, status: u16) -> Value {
+        assert_eq!(self.status.as_u16(), status, "body: {}", self.text);
+        self.json()
+    }
+}
+
+/// Starts the app on a fresh database of `engine`; `None` (with a notice)
+/// when PostgreSQL is requested but `LIENTHONG_TEST_POSTGRES_URL` is unset.
+pub async fn spawn_app(engine: Engine) -> Option<TestApp> {
+    let (db, database_url) = match engine {
+        Engine::Sqlite => {
+            let dir = tempfile::tempdir().expect("temp dir");
+            let path = dir.path().join("test.db").display().to_string();
+            (TestDb::Sqlite(dir), path)
+        }
+        Engine::Postgres => {
+            let Ok(server) = std::env::var("LIENTHONG_TEST_POSTGRES_URL") else {
+                eprintln!("skipped on PostgreSQL: LIENTHONG_TEST_POSTGRES_URL is unset");
+                return None;
+            };
+            let name = format!("lienthong_test_{}", uuid::Uuid::new_v4().simple());
+            let mut conn = PgConnection::establish(&server).expect("connect to test PostgreSQL");
+            diesel::sql_query(format!("CREATE DATABASE \"{name}\""))
+                .execute(&mut conn)
+                .expect("create test database");
+            let base = server.rsplit_once('/').map(|(b, _)| b).unwrap_or(&server);
+            let url = format!("{base}/{name}");
+            (TestDb::Postgres { server, name }, url)
+        }
+    };
+    let url = database_url;
+    let settings = Settings::from_lookup(|key| match key {
+        "DATABASE_URL" => Some(url.clone()),
+        "LIENTHONG_BIND" => Some("127.0.0.1:0".into()),
+        "LIENTHONG_JWT_SECRET" => Some(JWT_SECRET.into()),
+        "LIENTHONG_ADMIN_PASSWORD" => Some(ADMIN_PASSWORD.into()),
+        "LIENTHONG_WORKERS" => Some("2".into()),
+        "LIENTHONG_POOL_SIZE" => Some("6".into()),
+        _ => None,
+    })
+    .expect("test settings");
+    let app = Application::build(settings).expect("build app");
+    let address = format!("http://127.0.0.1:{}", app.port());
+    tokio::spawn(app.run_until_stopped());
+    let mut test_app = TestApp {
+        address,
+        client: reqwest::Client::new(),
+        admin_token: String::new(),
+        _db: db,
+    };
+    test_app.admin_token = test_app.login("admin", ADMIN_PASSWORD).await;
+    Some(test_app)
+}
+
+impl TestApp {
+    /// Sends a request; `token` adds a bearer header, `body` a JSON body.
+    pub async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> Answer {
+        let mut req = self
+            .client
+            .request(method, format!("{}{}", self.address, path));
+        if let Some(token) = token {
+            req = req.bearer_auth(token);
+        }
+        if let Some(body) = body {
+            req = req.json(&body);
+        }
+        self.send(req).await
+    }
+
+    /// Sends a prepared request.
+    pub async fn send(&self, req: reqwest::RequestBuilder) -> Answer {
+        let res = req.send().await.expect("request sent");
+        Answer {
+            status: res.status(),
+            headers: res.headers().clone(),
+            text: res.text().await.expect("body read"),
+        }
+    }
+
+    /// A request builder for custom headers or bodies.
+    pub fn request(&self, method: Method, path: &str) -> reqwest::RequestBuilder {
+        self.client
+            .request(method, format!("{}{}", self.address, path))
+    }
+
+    pub async fn get(&self, path: &str, token: Option<&str>) -> Answer {
+        self.call(Method::GET, path, token, None).await
+    }
+
+    pub async fn post(&self, path: &str, token: Option<&str>, body: Value) -> Answer {
+        self.call(Method::POST, path, token, Some(body)).await
+    }
+
+    pub async fn patch(&self, path: &str, token: Option<&str>, body: Value) -> Answer {
+        self.call(Method::PATCH, path, token, Some(body)).await
+    }
+
+    /// Logs in and returns the access token.
+    pub async fn login(&self, username: &str, password: &str) -> String {
+        let res = self
+            .post(
+                "/api/v1/auth/token",
+                None,
+                json!({"username": username, "password": password}),
+            )
+            .await;
+        let body = res.expect(200);
+        body["access_token"].as_str().expect("token").to_string()
+    }
+
+    /// Creates an agency as admin and returns its id.
+    pub async fn agency(&self, code: &str, parent: Option<i64>) -> i64 {
+        let res = self
+            .post(
+                "/api/v1/agencies",
+                Some(&self.admin_token),
+                json!({"code": code, "name": format!("Agency {code}"), "parent_id": parent,
+                       "level": if parent.is_some() { "district" } else { "province" }}),
+            )
+            .await;
+        res.expect(201)["id"].as_i64().expect("id")
+    }
+
+    /// Creates a user with `role` at `agency` and returns a token for them.
+    pub async fn user(&self, username: &str, role: &str, agency: Option<i64>) -> String {
+        let password = format!("{username}-password");
+        self.post(
+            "/api/v1/users",
+            Some(&self.admin_token),
+            json!({"username": username, "password": password, "role": role, "agency_id": agency}),
+        )
+        .await
+        .expect(201);
+        self.login(username, &password).await
+    }
+}
