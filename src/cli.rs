@@ -89,8 +89,13 @@ pub fn run(cli: Cli) -> Result<(), String> {
             db.migrate().map_err(|e| e.to_string())?;
             let user = db
                 .write(|conn| {
+                    let operator = crate::audit::Actor {
+                        username: Some("cli".into()),
+                        ..Default::default()
+                    };
                     crate::routes::users::insert_user(
                         conn,
+                        &operator,
                         username.trim().to_lowercase(),
                         &password,
                         role,

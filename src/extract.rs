@@ -33,6 +33,34 @@ impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
     }
 }
 
+/// A JSON body together with its raw bytes (for idempotency fingerprints).
+pub struct JsonWithRaw<T> {
+    /// The parsed body.
+    pub value: T,
+    /// The bytes as received.
+    pub raw: web::Bytes,
+}
+
+impl<T: DeserializeOwned + 'static> FromRequest for JsonWithRaw<T> {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let is_json = is_json_request(req);
+        let body = web::Bytes::from_request(req, payload);
+        Box::pin(async move {
+            if !is_json {
+                return Err(ApiError::UnsupportedMediaType(
+                    "send the body as application/json".into(),
+                ));
+            }
+            let raw = body.await.map_err(payload_error)?;
+            let value = parse_json(&raw)?;
+            Ok(JsonWithRaw { value, raw })
+        })
+    }
+}
+
 /// The raw request body, up to [`BODY_LIMIT`]; failures are problem+json.
 pub struct RawBody(pub web::Bytes);
 

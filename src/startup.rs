@@ -161,7 +161,19 @@ fn bootstrap_admin(db: &Database, password: Option<&str>) -> Result<(), StartErr
             if users::count(conn)? > 0 {
                 return Ok(false);
             }
-            routes::users::insert_user(conn, "admin".into(), password, Role::Admin, None, true)?;
+            let system = crate::audit::Actor {
+                username: Some("system".into()),
+                ..Default::default()
+            };
+            routes::users::insert_user(
+                conn,
+                &system,
+                "admin".into(),
+                password,
+                Role::Admin,
+                None,
+                true,
+            )?;
             Ok::<_, ApiError>(true)
         })
         .map_err(|e| StartError::Bootstrap(e.to_string()))?;

@@ -7,7 +7,7 @@ use crate::error::ApiError;
 use crate::state::AppState;
 use actix_web::dev::Payload;
 use actix_web::http::header;
-use actix_web::{web, FromRequest, HttpRequest};
+use actix_web::{web, FromRequest, HttpMessage, HttpRequest};
 use futures_util::future::LocalBoxFuture;
 use std::collections::BTreeSet;
 
@@ -52,6 +52,8 @@ pub struct Principal {
     pub agency_id: Option<i64>,
     /// What the user can see.
     pub visibility: Visibility,
+    /// The request's `X-Request-Id`, for the audit log.
+    pub request_id: Option<String>,
 }
 
 impl Principal {
@@ -119,6 +121,10 @@ async fn authenticate(req: HttpRequest) -> Result<Option<Principal>, ApiError> {
         .sub
         .parse()
         .map_err(|_| ApiError::Unauthorized("the token is malformed".into()))?;
+    let request_id = req
+        .extensions()
+        .get::<crate::startup::RequestId>()
+        .map(|r| r.0.clone());
     let principal = state
         .read(move |conn| {
             let Some(user) = users::find(conn, user_id)? else {
@@ -143,6 +149,7 @@ async fn authenticate(req: HttpRequest) -> Result<Option<Principal>, ApiError> {
                 role,
                 agency_id: user.agency_id,
                 visibility,
+                request_id,
             }))
         })
         .await?;

@@ -4,13 +4,20 @@
 //! it and run on whichever engine the URL chose.
 
 pub mod agencies;
+pub mod dossiers;
+pub mod holidays;
+pub mod idempotency;
+pub mod procedures;
 pub mod schema;
+pub mod stats;
+pub mod targets;
+pub mod transfers;
 pub mod users;
 
 use crate::config::DatabaseTarget;
 use diesel::connection::SimpleConnection;
 use diesel::r2d2::{ConnectionManager, CustomizeConnection, Pool, PooledConnection};
-use diesel::{PgConnection, SqliteConnection};
+use diesel::{PgConnection, RunQueryDsl, SqliteConnection};
 use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
 use std::sync::{Arc, Mutex};
 
@@ -151,7 +158,17 @@ impl Database {
             Engine::Postgres => None,
         };
         use diesel::Connection;
-        DbConn::transaction(&mut conn, f)
+        let engine = self.engine;
+        DbConn::transaction(&mut conn, |conn| {
+            if engine == Engine::Postgres {
+                // Every writer takes the chain head first: the audit chain
+                // stays linear, feed ids commit in order, and no two writers
+                // can deadlock on it.
+                diesel::sql_query("SELECT id FROM chain_head WHERE id = 1 FOR UPDATE")
+                    .execute(conn)?;
+            }
+            f(conn)
+        })
     }
 
     /// Applies pending migrations of this engine's set.

@@ -1,5 +1,6 @@
 //! `/agencies`: the Party agencies and their tree (SPEC §3).
 
+use crate::audit::{self, Actor};
 use crate::auth::{MaybePrincipal, Principal};
 use crate::clock::{now, utc};
 use crate::db::agencies::{self as store, AgencyChangeset, AgencyRow, NewAgency};
@@ -13,6 +14,7 @@ use crate::state::AppState;
 use actix_web::{get, patch, post, web, HttpResponse};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
+use serde_json::json;
 use utoipa::{IntoParams, ToSchema};
 
 /// A Party agency.
@@ -210,6 +212,7 @@ pub async fn create_agency(
     body: Json<CreateAgencyRequest>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require_admin()?;
+    let actor = Actor::from(&caller);
     let req = body.0;
     let mut errors = Vec::new();
     let code = collect(&mut errors, text::code("code", &req.code));
@@ -238,7 +241,7 @@ pub async fn create_agency(
                 check_parent(conn, parent)?;
             }
             let at = now();
-            Ok(store::insert(
+            let row = store::insert(
                 conn,
                 &NewAgency {
                     code,
@@ -251,13 +254,20 @@ pub async fn create_agency(
                     created_at: at,
                     updated_at: at,
                 },
-            )?)
+            )?;
+            let body = AgencyResponse::from(row);
+            audit::record(
+                conn,
+                &actor,
+                "agency.created",
+                "agency",
+                Some(body.id),
+                json!({ "after": &body }),
+            )?;
+            Ok(body)
         })
         .await?;
-    Ok(created(
-        &format!("/api/v1/agencies/{}", row.id),
-        &AgencyResponse::from(row),
-    ))
+    Ok(created(&format!("/api/v1/agencies/{}", row.id), &row))
 }
 
 /// Update an agency
@@ -287,6 +297,7 @@ pub async fn update_agency(
     body: Json<UpdateAgencyRequest>,
 ) -> Result<web::Json<AgencyResponse>, ApiError> {
     caller.require_admin()?;
+    let actor = Actor::from(&caller);
     let id = id.into_inner();
     let req = body.0;
     let mut errors = Vec::new();
@@ -317,7 +328,7 @@ pub async fn update_agency(
     }
     let row = state
         .write(move |conn| {
-            store::find(conn, id)?.ok_or_else(|| ApiError::not_found("agency"))?;
+            let before = store::find(conn, id)?.ok_or_else(|| ApiError::not_found("agency"))?;
             if let Some(code) = &code {
                 if store::code_taken(conn, code, Some(id))? {
                     return Err(ApiError::conflict(
@@ -345,10 +356,19 @@ pub async fn update_agency(
                 active: req.active,
                 updated_at: Some(now()),
             };
-            Ok(store::update(conn, id, &changes)?)
+            let after = AgencyResponse::from(store::update(conn, id, &changes)?);
+            audit::record(
+                conn,
+                &actor,
+                "agency.updated",
+                "agency",
+                Some(id),
+                json!({"before": AgencyResponse::from(before), "after": &after}),
+            )?;
+            Ok(after)
         })
         .await?;
-    Ok(web::Json(row.into()))
+    Ok(web::Json(row))
 }
 
 fn check_parent(conn: &mut crate::db::DbConn, parent: i64) -> Result<(), ApiError> {

@@ -1,14 +1,17 @@
 //! `/auth`: tokens and the caller's identity (SPEC §9).
 
+use crate::audit::{self, Actor};
 use crate::auth::password::{verify_dummy, verify_password};
 use crate::auth::{Principal, Role};
 use crate::db::users;
 use crate::error::ApiError;
 use crate::extract::{is_json_request, parse_json, RawBody};
 use crate::routes::users::UserResponse;
+use crate::startup::RequestId;
 use crate::state::AppState;
-use actix_web::{get, post, web, HttpRequest};
+use actix_web::{get, post, web, HttpMessage, HttpRequest};
 use serde::{Deserialize, Serialize};
+use serde_json::json;
 use utoipa::ToSchema;
 
 /// Credentials as JSON.
@@ -97,6 +100,23 @@ pub async fn issue_token(
         .await?;
     let Some(user) = user else {
         state.throttle.fail(&credentials.username, &address);
+        let actor = Actor {
+            username: Some(credentials.username.clone()),
+            request_id: req.extensions().get::<RequestId>().map(|r| r.0.clone()),
+            ..Default::default()
+        };
+        state
+            .write(move |conn| {
+                audit::record(
+                    conn,
+                    &actor,
+                    "auth.login_failed",
+                    "user",
+                    None,
+                    json!({ "address": address }),
+                )
+            })
+            .await?;
         return Err(ApiError::InvalidCredentials);
     };
     state.throttle.succeed(&credentials.username, &address);

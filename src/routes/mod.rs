@@ -1,8 +1,18 @@
 //! HTTP only: extract, authorise, call, respond.
 
 pub mod agencies;
+pub mod audit;
 pub mod auth;
+pub mod catalog_stats;
+pub mod dossiers;
+pub mod events;
+pub mod holidays;
+pub mod idempotency;
 pub mod operations;
+pub mod procedures;
+pub mod public;
+pub mod targets;
+pub mod transfers;
 pub mod users;
 
 use crate::error::{ApiError, FieldError};
@@ -17,7 +27,16 @@ pub fn configure(cfg: &mut ServiceConfig) {
         scope("/api/v1")
             .configure(auth::configure)
             .configure(users::configure)
-            .configure(agencies::configure),
+            .configure(agencies::configure)
+            .configure(procedures::configure)
+            .configure(holidays::configure)
+            .configure(targets::configure)
+            .configure(catalog_stats::configure)
+            .configure(dossiers::configure)
+            .configure(transfers::configure)
+            .configure(public::configure)
+            .configure(events::configure)
+            .configure(audit::configure),
     )
     .configure(operations::configure);
 }

@@ -1,5 +1,6 @@
 //! `/users`: user management (admin only).
 
+use crate::audit::{self, Actor};
 use crate::auth::password::{hash_password, password_problem};
 use crate::auth::{Principal, Role};
 use crate::clock::{now, utc};
@@ -13,6 +14,7 @@ use crate::state::AppState;
 use actix_web::{get, patch, post, web, HttpResponse};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
+use serde_json::json;
 use utoipa::ToSchema;
 
 /// A user. The password is never returned.
@@ -129,6 +131,7 @@ fn check_role_agency(conn: &mut DbConn, role: Role, agency: Option<i64>) -> Resu
 /// Creates a user (used by the API, the CLI and the bootstrap).
 pub fn insert_user(
     conn: &mut DbConn,
+    actor: &Actor,
     username: String,
     password: &str,
     role: Role,
@@ -143,7 +146,7 @@ pub fn insert_user(
         ));
     }
     let at = now();
-    Ok(store::insert(
+    let row = store::insert(
         conn,
         &NewUser {
             username,
@@ -154,7 +157,17 @@ pub fn insert_user(
             created_at: at,
             updated_at: at,
         },
-    )?)
+    )?;
+    let after = UserResponse::from(row.clone());
+    audit::record(
+        conn,
+        actor,
+        "user.created",
+        "user",
+        Some(row.id),
+        json!({ "after": after }),
+    )?;
+    Ok(row)
 }
 
 /// List users
@@ -250,10 +263,12 @@ pub async fn create_user(
     let (Some(name), Some(pass)) = (name, pass) else {
         return Err(ApiError::Validation(errors));
     };
+    let actor = Actor::from(&caller);
     let row = state
         .write(move |conn| {
             insert_user(
                 conn,
+                &actor,
                 name,
                 &pass,
                 req.role,
@@ -296,6 +311,7 @@ pub async fn update_user(
     body: Json<UpdateUserRequest>,
 ) -> Result<web::Json<UserResponse>, ApiError> {
     caller.require_admin()?;
+    let actor = Actor::from(&caller);
     let id = id.into_inner();
     let req = body.0;
     let hash = match req.password.as_deref().map(password).transpose() {
@@ -319,6 +335,7 @@ pub async fn update_user(
                     ));
                 }
             }
+            let password_reset = hash.is_some();
             let changes = UserChangeset {
                 password_hash: hash,
                 role: req.role.map(|r| r.as_str().to_string()),
@@ -326,10 +343,19 @@ pub async fn update_user(
                 active: req.active,
                 updated_at: Some(now()),
             };
-            Ok(store::update(conn, id, &changes)?)
+            let after = UserResponse::from(store::update(conn, id, &changes)?);
+            audit::record(
+                conn,
+                &actor,
+                "user.updated",
+                "user",
+                Some(id),
+                json!({"before": UserResponse::from(current), "after": &after, "password_reset": password_reset}),
+            )?;
+            Ok(after)
         })
         .await?;
-    Ok(web::Json(row.into()))
+    Ok(web::Json(row))
 }
 
 /// Registers the user operations.

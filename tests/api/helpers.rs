@@ -67,6 +67,8 @@ pub struct TestApp {
     pub address: String,
     pub client: reqwest::Client,
     pub admin_token: String,
+    /// The database URL (a file path for SQLite), for tests that reach under the API.
+    pub database_url: String,
     _db: TestDb,
 }
 
@@ -143,7 +145,7 @@ pub async fn spawn_app(engine: Engine) -> Option<TestApp> {
             (TestDb::Postgres { server, name }, url)
         }
     };
-    let url = database_url;
+    let url = database_url.clone();
     let settings = Settings::from_lookup(|key| match key {
         "DATABASE_URL" => Some(url.clone()),
         "LIENTHONG_BIND" => Some("127.0.0.1:0".into()),
@@ -161,6 +163,7 @@ pub async fn spawn_app(engine: Engine) -> Option<TestApp> {
         address,
         client: reqwest::Client::new(),
         admin_token: String::new(),
+        database_url,
         _db: db,
     };
     test_app.admin_token = test_app.login("admin", ADMIN_PASSWORD).await;
@@ -240,6 +243,49 @@ impl TestApp {
             )
             .await;
         res.expect(201)["id"].as_i64().expect("id")
+    }
+
+    /// Runs SQL directly on the test database (to set up what the API
+    /// cannot, such as a past date, or to tamper with stored rows).
+    pub fn sql(&self, statement: &str) {
+        use diesel::connection::SimpleConnection;
+        if self.database_url.starts_with("postgres") {
+            let mut conn = PgConnection::establish(&self.database_url).expect("connect");
+            conn.batch_execute(statement).expect("sql");
+        } else {
+            let mut conn = diesel::SqliteConnection::establish(&self.database_url).expect("open");
+            conn.batch_execute(statement).expect("sql");
+        }
+    }
+
+    /// Creates and publishes a procedure whose steps run at `steps`
+    /// (agency, days), and returns its id.
+    pub async fn procedure(&self, code: &str, processing_days: i32, steps: &[(i64, i32)]) -> i64 {
+        let agencies: std::collections::BTreeSet<i64> = steps.iter().map(|s| s.0).collect();
+        let steps: Vec<Value> = steps
+            .iter()
+            .enumerate()
+            .map(|(i, (agency, days))| json!({"seq": i + 1, "agency_id": agency, "action": format!("Bước {}", i + 1), "days": days}))
+            .collect();
+        let res = self
+            .post(
+                "/api/v1/procedures",
+                Some(&self.admin_token),
+                json!({"code": code, "name": format!("Thủ tục {code}"), "field": "Tổ chức đảng",
+                       "lead_agency_id": steps[0]["agency_id"], "interagency": agencies.len() > 1,
+                       "electronic_eligible": true, "processing_days": processing_days, "steps": steps,
+                       "documents": [{"name": "Đơn", "required": true, "copies": 1}]}),
+            )
+            .await;
+        let id = res.expect(201)["id"].as_i64().unwrap();
+        self.post(
+            &format!("/api/v1/procedures/{id}/publish"),
+            Some(&self.admin_token),
+            json!({}),
+        )
+        .await
+        .expect(200);
+        id
     }
 
     /// Creates a user with `role` at `agency` and returns a token for them.

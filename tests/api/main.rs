@@ -3,7 +3,13 @@
 mod helpers;
 
 mod agencies;
+mod audit_feed;
 mod auth;
+mod catalog_stats;
+mod dossiers;
 mod errors;
+mod holidays_targets;
 mod operations;
+mod procedures;
+mod transfers;
 mod users;

@@ -1,0 +1,4 @@
+DROP TABLE targets;
+DROP TABLE holidays;
+DROP TABLE procedure_steps;
+DROP TABLE procedures;

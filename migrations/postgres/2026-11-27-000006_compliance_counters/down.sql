@@ -1,0 +1,2 @@
+DROP TABLE stats_monthly;
+DROP TABLE stats_daily;
