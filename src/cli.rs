@@ -21,7 +21,29 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Apply migrations and serve the API (the default).
-    Serve,
+    Serve {
+        /// Seed the demo province first when the database is empty.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Fill the database: the demo province, or synthetic data at scale.
+    Seed {
+        /// The demo province of Bình Dương (into an empty database).
+        #[arg(long, conflicts_with = "synthetic")]
+        demo: bool,
+        /// N synthetic dossiers over agencies, procedures and months.
+        #[arg(long, value_name = "N", required_unless_present = "demo")]
+        synthetic: Option<u64>,
+        /// First year of the synthetic dossiers.
+        #[arg(long, default_value_t = 2024)]
+        from: i32,
+        /// Last year of the synthetic dossiers.
+        #[arg(long, default_value_t = 2025)]
+        to: i32,
+        /// Random seed, for repeatable data.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
     /// Apply pending migrations and exit.
     Migrate,
     /// Print the OpenAPI document to stdout.
@@ -53,7 +75,7 @@ pub enum UserCommand {
 
 /// Runs the command line; the error is one line for the operator.
 pub fn run(cli: Cli) -> Result<(), String> {
-    let command = cli.command.unwrap_or(Command::Serve);
+    let command = cli.command.unwrap_or(Command::Serve { demo: false });
     if let Command::Openapi = command {
         print!("{}", crate::openapi::spec_json());
         return Ok(());
@@ -61,7 +83,39 @@ pub fn run(cli: Cli) -> Result<(), String> {
     let settings = Settings::from_env().map_err(|e| e.to_string())?;
     match command {
         Command::Openapi => unreachable!("handled above"),
-        Command::Serve => serve(settings),
+        Command::Serve { demo } => {
+            if demo {
+                let db = Database::open(&settings.database, 2).map_err(|e| e.to_string())?;
+                db.migrate().map_err(|e| e.to_string())?;
+                println!("{}", crate::seed::demo::run(&db, &settings)?);
+            }
+            serve(settings)
+        }
+        Command::Seed {
+            demo,
+            synthetic,
+            from,
+            to,
+            seed,
+        } => {
+            let db = Database::open(&settings.database, 4).map_err(|e| e.to_string())?;
+            db.migrate().map_err(|e| e.to_string())?;
+            let report = match synthetic {
+                Some(dossiers) if !demo => crate::seed::synthetic::run(
+                    &db,
+                    &settings,
+                    &crate::seed::synthetic::SyntheticOptions {
+                        dossiers,
+                        from_year: from,
+                        to_year: to,
+                        seed,
+                    },
+                )?,
+                _ => crate::seed::demo::run(&db, &settings)?,
+            };
+            println!("{report}");
+            Ok(())
+        }
         Command::Migrate => {
             let db = Database::open(&settings.database, 1).map_err(|e| e.to_string())?;
             db.migrate().map_err(|e| e.to_string())?;

@@ -14,6 +14,8 @@ pub mod extract;
 pub mod openapi;
 pub mod pagination;
 pub mod routes;
+pub mod seed;
 pub mod startup;
 pub mod state;
+pub mod webhooks;
 pub mod workflow;

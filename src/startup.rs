@@ -96,6 +96,7 @@ impl Application {
             metrics,
             settings,
         });
+        crate::webhooks::spawn_worker(&state);
         let spec = crate::openapi::spec();
         let app_state = state.clone();
         let mut server = HttpServer::new(move || {

@@ -14,6 +14,7 @@ pub mod public;
 pub mod targets;
 pub mod transfers;
 pub mod users;
+pub mod webhooks;
 
 use crate::error::{ApiError, FieldError};
 use actix_web::http::header;
@@ -36,7 +37,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .configure(transfers::configure)
             .configure(public::configure)
             .configure(events::configure)
-            .configure(audit::configure),
+            .configure(audit::configure)
+            .configure(webhooks::configure),
     )
     .configure(operations::configure);
 }

@@ -1,7 +1,7 @@
 //! `/transfers`: each agency's inbox and outbox, and the destination's decision.
 
 use crate::auth::{Principal, Visibility};
-use crate::clock::utc;
+use crate::clock::{now, utc};
 use crate::db::transfers::{self as store, Direction, TransferQuery, TransferRow};
 use crate::domain::dossier::{TransferMethod, TransferStatus};
 use crate::domain::text;
@@ -223,7 +223,7 @@ pub async fn accept_transfer(
     let id = id.into_inner();
     let expected = if_match(&req)?;
     let (row, _) = state
-        .write(move |conn| decide(conn, &caller, id, expected, true, None))
+        .write(move |conn| decide(conn, &caller, id, expected, true, None, now()))
         .await?;
     Ok(web::Json(row.into()))
 }
@@ -262,7 +262,7 @@ pub async fn reject_transfer(
     let reason = text::required_text("reason", &body.0.reason, 1000)
         .map_err(|e| ApiError::Validation(vec![e]))?;
     let (row, _) = state
-        .write(move |conn| decide(conn, &caller, id, expected, false, Some(reason)))
+        .write(move |conn| decide(conn, &caller, id, expected, false, Some(reason), now()))
         .await?;
     Ok(web::Json(row.into()))
 }

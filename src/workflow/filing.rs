@@ -2,7 +2,6 @@
 
 use super::{calendar, local_date};
 use crate::audit::{self, Actor};
-use crate::clock::now;
 use crate::db::dossiers::{self, DossierRow, NewDossier, NewHistory};
 use crate::db::schema::procedures;
 use crate::db::stats::{self, Cell, Delta};
@@ -129,7 +128,7 @@ pub fn file(
         received_date.format("%y%m%d")
     );
     let lookup_key = new_lookup_key();
-    let at = now();
+    let at = filing.received_at;
     let id = dossiers::insert(
         conn,
         &NewDossier {

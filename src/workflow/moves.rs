@@ -4,14 +4,14 @@ use super::access::{act_for, check_version, visible_dossier};
 use super::{calendar, local_date};
 use crate::audit::{self, Actor};
 use crate::auth::Principal;
-use crate::clock::{now, utc};
+use crate::clock::utc;
 use crate::db::dossiers::{self, DossierChangeset, DossierRow, NewHistory};
 use crate::db::stats::{self, Cell, Delta};
 use crate::db::{transfers, DbConn};
 use crate::domain::dossier::{DossierStatus, Move, Outcome};
 use crate::error::ApiError;
 use crate::events::{self, Audience};
-use chrono::FixedOffset;
+use chrono::{FixedOffset, NaiveDateTime};
 use serde_json::json;
 
 /// A move with what it carries.
@@ -65,7 +65,7 @@ pub fn transition(from: DossierStatus, action: Move) -> Result<DossierStatus, Ap
         .map_err(|e| ApiError::conflict("invalid_transition", e.to_string()))
 }
 
-/// Applies one move to a dossier the caller can see and act for.
+/// Applies one move, made at `at`, to a dossier the caller can see and act for.
 pub fn apply(
     conn: &mut DbConn,
     caller: &Principal,
@@ -73,6 +73,7 @@ pub fn apply(
     id: i64,
     expected_version: Option<i32>,
     input: MoveInput,
+    at: NaiveDateTime,
 ) -> Result<DossierRow, ApiError> {
     let row = visible_dossier(conn, caller, id)?;
     act_for(caller, row.current_agency_id, "dossier's current")?;
@@ -80,7 +81,6 @@ pub fn apply(
     let from = status_of(&row)?;
     let action = input.action();
     let to = transition(from, action)?;
-    let at = now();
     let today = local_date(at, tz);
     let mut changes = DossierChangeset {
         status: Some(to.as_str().into()),

@@ -4,7 +4,7 @@ use super::access::{act_for, check_version, visible_dossier};
 use super::moves::{record_move, status_of, transition};
 use crate::audit::{self, Actor};
 use crate::auth::Principal;
-use crate::clock::{now, utc};
+use crate::clock::utc;
 use crate::db::dossiers::{self, DossierChangeset, DossierRow};
 use crate::db::schema::procedure_steps;
 use crate::db::stats::{self, Cell};
@@ -13,6 +13,7 @@ use crate::db::{agencies, DbConn};
 use crate::domain::dossier::{Move, TransferMethod, TransferStatus};
 use crate::error::ApiError;
 use crate::events::{self, Audience};
+use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use serde_json::json;
 
@@ -52,6 +53,7 @@ pub fn send(
     dossier_id: i64,
     expected_version: Option<i32>,
     input: SendInput,
+    at: NaiveDateTime,
 ) -> Result<(TransferRow, DossierRow), ApiError> {
     let row = visible_dossier(conn, caller, dossier_id)?;
     act_for(caller, row.current_agency_id, "dossier's current")?;
@@ -88,7 +90,6 @@ pub fn send(
     let on_process = steps
         .iter()
         .any(|(s, a)| *a == input.to_agency_id && input.step_seq.is_none_or(|seq| seq == *s));
-    let at = now();
     let transfer = store::insert(
         conn,
         &NewTransfer {
@@ -181,6 +182,7 @@ pub fn decide(
     expected_version: Option<i32>,
     accept: bool,
     reason: Option<String>,
+    at: NaiveDateTime,
 ) -> Result<(TransferRow, DossierRow), ApiError> {
     let transfer = visible_transfer(conn, caller, transfer_id)?;
     act_for(caller, transfer.to_agency_id, "destination")?;
@@ -200,7 +202,6 @@ pub fn decide(
     };
     let from = status_of(&row)?;
     let to = transition(from, action)?;
-    let at = now();
     let status = if accept {
         TransferStatus::Accepted
     } else {

@@ -13,3 +13,4 @@ mod operations;
 mod procedures;
 mod transfers;
 mod users;
+mod webhooks;

@@ -42,7 +42,7 @@ async fn run(
     let expected = if_match(&req)?;
     let tz = state.settings.tz;
     let row = state
-        .write(move |conn| moves::apply(conn, &caller, tz, id, expected, input))
+        .write(move |conn| moves::apply(conn, &caller, tz, id, expected, input, now()))
         .await?;
     Ok(dossier_ok(&DossierResponse::from_row(
         row,

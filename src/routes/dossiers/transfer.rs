@@ -84,7 +84,7 @@ pub async fn transfer_dossier(
             if let Some(stored) = key.as_ref().map(|k| k.replay(conn)).transpose()?.flatten() {
                 return Ok(stored);
             }
-            let (transfer, _) = transfers::send(conn, &caller, id, expected, send)?;
+            let (transfer, _) = transfers::send(conn, &caller, id, expected, send, now())?;
             let body = TransferResponse::from(transfer);
             let location = format!("/api/v1/transfers/{}", body.id);
             let json = serde_json::to_string(&body).map_err(ApiError::internal)?;
