@@ -48,6 +48,28 @@ pub enum Command {
     Migrate,
     /// Print the OpenAPI document to stdout.
     Openapi,
+    /// Measure a release build: load synthetic dossiers into fresh databases,
+    /// serve them, and print throughput, latency and memory figures.
+    Bench {
+        /// Synthetic dossiers to load.
+        #[arg(long, default_value_t = 1_000_000)]
+        dossiers: u64,
+        /// Engines: sqlite, postgres or both.
+        #[arg(long, default_value = "both")]
+        engine: String,
+        /// PostgreSQL server to create the benchmark database on.
+        #[arg(long, env = "LIENTHONG_TEST_POSTGRES_URL")]
+        postgres_url: Option<String>,
+        /// Concurrent clients.
+        #[arg(long, default_value_t = 32)]
+        clients: usize,
+        /// Seconds per measured operation.
+        #[arg(long, default_value_t = 15)]
+        seconds: u64,
+        /// Folder for the SQLite benchmark file.
+        #[arg(long, default_value = "data")]
+        data_dir: std::path::PathBuf,
+    },
     /// Manage users.
     User {
         /// The user action.
@@ -76,13 +98,49 @@ pub enum UserCommand {
 /// Runs the command line; the error is one line for the operator.
 pub fn run(cli: Cli) -> Result<(), String> {
     let command = cli.command.unwrap_or(Command::Serve { demo: false });
-    if let Command::Openapi = command {
-        print!("{}", crate::openapi::spec_json());
-        return Ok(());
+    match command {
+        Command::Openapi => {
+            print!("{}", crate::openapi::spec_json());
+            return Ok(());
+        }
+        Command::Bench {
+            dossiers,
+            engine,
+            postgres_url,
+            clients,
+            seconds,
+            data_dir,
+        } => {
+            let (sqlite, postgres) = match engine.as_str() {
+                "sqlite" => (true, false),
+                "postgres" => (false, true),
+                "both" => (true, true),
+                other => {
+                    return Err(format!(
+                        "--engine must be sqlite, postgres or both, not {other}"
+                    ))
+                }
+            };
+            if postgres && postgres_url.is_none() {
+                return Err(
+                    "--postgres-url (or LIENTHONG_TEST_POSTGRES_URL) is needed for PostgreSQL"
+                        .into(),
+                );
+            }
+            return crate::bench::run(&crate::bench::BenchOptions {
+                dossiers,
+                sqlite,
+                postgres: postgres_url.filter(|_| postgres),
+                clients,
+                seconds,
+                data_dir,
+            });
+        }
+        _ => {}
     }
     let settings = Settings::from_env().map_err(|e| e.to_string())?;
     match command {
-        Command::Openapi => unreachable!("handled above"),
+        Command::Openapi | Command::Bench { .. } => unreachable!("handled above"),
         Command::Serve { demo } => {
             if demo {
                 let db = Database::open(&settings.database, 2).map_err(|e| e.to_string())?;

@@ -4,18 +4,19 @@
 //! committed one transaction at a time).
 
 use crate::clock::now;
-use crate::db::schema::{chain_head, event_agencies, events};
+use crate::db::schema::{chain_head, dossier_agencies, events};
 use crate::db::DbConn;
 use crate::error::ApiError;
 use diesel::prelude::*;
 use serde_json::Value;
 
 /// Who may see an event in the feed.
-pub enum Audience<'a> {
+#[derive(Clone, Copy, Debug)]
+pub enum Audience {
     /// Everyone with a token (catalogue changes).
     Everyone,
-    /// Callers who see one of these agencies (dossier and transfer changes).
-    Agencies(&'a [i64]),
+    /// Whoever sees this dossier (dossier and transfer changes, SPEC §6).
+    Dossier(i64),
 }
 
 /// Appends an event. Call it inside the change's transaction.
@@ -24,7 +25,7 @@ pub fn emit(
     event_type: &str,
     entity_type: &str,
     entity_id: i64,
-    audience: Audience<'_>,
+    audience: Audience,
     payload: Value,
 ) -> Result<i64, ApiError> {
     let id: i64 = diesel::update(chain_head::table.find(1))
@@ -40,23 +41,12 @@ pub fn emit(
             events::entity_id.eq(entity_id),
             events::public.eq(matches!(audience, Audience::Everyone)),
             events::payload.eq(payload.to_string()),
+            events::dossier_id.eq(match audience {
+                Audience::Everyone => None,
+                Audience::Dossier(d) => Some(d),
+            }),
         ))
         .execute(conn)?;
-    if let Audience::Agencies(agencies) = audience {
-        let mut agencies = agencies.to_vec();
-        agencies.sort_unstable();
-        agencies.dedup();
-        // One statement per row: batch inserts are not available on the
-        // shared SQLite/PostgreSQL connection type.
-        for agency in agencies {
-            diesel::insert_into(event_agencies::table)
-                .values((
-                    event_agencies::event_id.eq(id),
-                    event_agencies::agency_id.eq(agency),
-                ))
-                .execute(conn)?;
-        }
-    }
     Ok(id)
 }
 
@@ -71,9 +61,10 @@ pub struct EventRow {
     pub entity_id: i64,
     pub public: bool,
     pub payload: String,
+    pub dossier_id: Option<i64>,
 }
 
-/// Events after `after` that one of `visible` agencies may see (all when
+/// Events after `after` that a caller seeing `visible` agencies may see (all when
 /// `None`), in id order, `limit + 1` rows at most.
 pub fn list(
     conn: &mut DbConn,
@@ -90,10 +81,10 @@ pub fn list(
         .into_boxed();
     if let Some(agencies) = visible {
         q = q.filter(
-            events::public.eq(true).or(events::id.eq_any(
-                event_agencies::table
-                    .filter(event_agencies::agency_id.eq_any(agencies.to_vec()))
-                    .select(event_agencies::event_id),
+            events::public.eq(true).or(events::dossier_id.eq_any(
+                dossier_agencies::table
+                    .filter(dossier_agencies::agency_id.eq_any(agencies.to_vec()))
+                    .select(dossier_agencies::dossier_id.nullable()),
             )),
         );
     }

@@ -3,8 +3,10 @@
 
 pub mod audit;
 pub mod auth;
+pub mod bench;
 pub mod cli;
 pub mod clock;
+pub mod compliance;
 pub mod config;
 pub mod db;
 pub mod domain;

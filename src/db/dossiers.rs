@@ -180,15 +180,6 @@ pub fn grant_agency(conn: &mut DbConn, dossier: i64, agency: i64) -> QueryResult
     Ok(())
 }
 
-/// The agencies that see a dossier.
-pub fn agencies_of(conn: &mut DbConn, dossier: i64) -> QueryResult<Vec<i64>> {
-    dossier_agencies::table
-        .filter(dossier_agencies::dossier_id.eq(dossier))
-        .select(dossier_agencies::agency_id)
-        .order(dossier_agencies::agency_id.asc())
-        .load(conn)
-}
-
 /// Whether any of `agencies` sees the dossier.
 pub fn visible_to(conn: &mut DbConn, dossier: i64, agencies: &[i64]) -> QueryResult<bool> {
     Ok(dossier_agencies::table

@@ -13,6 +13,7 @@ pub mod stats;
 pub mod targets;
 pub mod transfers;
 pub mod users;
+pub mod webhooks;
 
 use crate::config::DatabaseTarget;
 use diesel::connection::SimpleConnection;

@@ -115,13 +115,8 @@ diesel::table! {
         entity_id -> BigInt,
         public -> Bool,
         payload -> Text,
-    }
-}
-
-diesel::table! {
-    event_agencies (agency_id, event_id) {
-        event_id -> BigInt,
-        agency_id -> BigInt,
+        /// The dossier a dossier or transfer event is about.
+        dossier_id -> Nullable<BigInt>,
     }
 }
 
@@ -258,7 +253,6 @@ diesel::joinable!(dossiers -> procedures (procedure_id));
 diesel::joinable!(transfers -> dossiers (dossier_id));
 diesel::joinable!(dossier_history -> dossiers (dossier_id));
 diesel::joinable!(dossier_agencies -> dossiers (dossier_id));
-diesel::joinable!(event_agencies -> events (event_id));
 diesel::joinable!(procedure_steps -> procedures (procedure_id));
 diesel::joinable!(procedure_steps -> agencies (agency_id));
 diesel::allow_tables_to_appear_in_same_query!(
@@ -271,7 +265,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     chain_head,
     audit_log,
     events,
-    event_agencies,
     dossiers,
     dossier_agencies,
     dossier_sequences,
@@ -281,3 +274,41 @@ diesel::allow_tables_to_appear_in_same_query!(
     stats_daily,
     stats_monthly,
 );
+
+diesel::table! {
+    webhooks (id) {
+        id -> BigInt,
+        owner_id -> BigInt,
+        url -> Text,
+        event_types -> Text,
+        secret -> Text,
+        created_at -> Timestamp,
+        last_event_id -> BigInt,
+        failures -> Integer,
+        next_attempt_at -> Nullable<Timestamp>,
+        last_success_at -> Nullable<Timestamp>,
+        lease_owner -> Nullable<Text>,
+        lease_until -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    webhook_deliveries (id) {
+        id -> BigInt,
+        webhook_id -> BigInt,
+        delivery_id -> Text,
+        event_id -> BigInt,
+        event_type -> Text,
+        attempt -> Integer,
+        succeeded -> Bool,
+        status_code -> Nullable<Integer>,
+        error -> Nullable<Text>,
+        duration_ms -> BigInt,
+        attempted_at -> Timestamp,
+        next_attempt_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::joinable!(webhook_deliveries -> webhooks (webhook_id));
+diesel::joinable!(webhooks -> users (owner_id));
+diesel::allow_tables_to_appear_in_same_query!(webhooks, webhook_deliveries, users);

@@ -243,9 +243,9 @@ fn narrowing(scope: &Scope, c: &Columns) -> String {
 }
 
 const COUNTER_SUMS: &str =
-    "CAST(SUM(dossiers) AS BIGINT) AS dossiers, CAST(SUM(interagency) AS BIGINT) AS interagency, \
-     CAST(SUM(electronic) AS BIGINT) AS electronic, CAST(SUM(completed) AS BIGINT) AS completed, \
-     CAST(SUM(on_time) AS BIGINT) AS on_time, CAST(0 AS BIGINT) AS overdue";
+    "CAST(COALESCE(SUM(dossiers), 0) AS BIGINT) AS dossiers, CAST(COALESCE(SUM(interagency), 0) AS BIGINT) AS interagency, \
+     CAST(COALESCE(SUM(electronic), 0) AS BIGINT) AS electronic, CAST(COALESCE(SUM(completed), 0) AS BIGINT) AS completed, \
+     CAST(COALESCE(SUM(on_time), 0) AS BIGINT) AS on_time, CAST(0 AS BIGINT) AS overdue";
 
 /// Counts from the counters, for a caller who sees every agency: whole
 /// `months` (first days, inclusive) from the monthly table, loose `days`
@@ -310,11 +310,11 @@ pub fn from_dossiers(
     let sql = format!(
         "SELECT {select}\
          CAST(COUNT(*) AS BIGINT) AS dossiers, \
-         CAST(SUM(CASE WHEN d.eligible = TRUE AND d.transfer_count > 0 THEN 1 ELSE 0 END) AS BIGINT) AS interagency, \
-         CAST(SUM(CASE WHEN d.eligible = TRUE AND d.transfer_count > 0 AND d.paper_transfer_count = 0 THEN 1 ELSE 0 END) AS BIGINT) AS electronic, \
-         CAST(SUM(CASE WHEN d.status = 'completed' THEN 1 ELSE 0 END) AS BIGINT) AS completed, \
-         CAST(SUM(CASE WHEN d.status = 'completed' AND d.completed_date <= d.due_date THEN 1 ELSE 0 END) AS BIGINT) AS on_time, \
-         CAST(SUM(CASE WHEN d.status IN {OPEN} AND d.due_date < '{}' THEN 1 ELSE 0 END) AS BIGINT) AS overdue \
+         CAST(COALESCE(SUM(CASE WHEN d.eligible = TRUE AND d.transfer_count > 0 THEN 1 ELSE 0 END), 0) AS BIGINT) AS interagency, \
+         CAST(COALESCE(SUM(CASE WHEN d.eligible = TRUE AND d.transfer_count > 0 AND d.paper_transfer_count = 0 THEN 1 ELSE 0 END), 0) AS BIGINT) AS electronic, \
+         CAST(COALESCE(SUM(CASE WHEN d.status = 'completed' THEN 1 ELSE 0 END), 0) AS BIGINT) AS completed, \
+         CAST(COALESCE(SUM(CASE WHEN d.status = 'completed' AND d.completed_date <= d.due_date THEN 1 ELSE 0 END), 0) AS BIGINT) AS on_time, \
+         CAST(COALESCE(SUM(CASE WHEN d.status IN {OPEN} AND d.due_date < '{}' THEN 1 ELSE 0 END), 0) AS BIGINT) AS overdue \
          FROM dossiers d WHERE d.received_date >= '{}' AND d.received_date <= '{}'{}{visible}{group}",
         scope.as_of,
         scope.from,
@@ -347,6 +347,47 @@ pub fn transfer_delta(
             - i64::from(is_electronic(true, transfers_before, paper_before)),
         ..Default::default()
     }
+}
+
+/// The reference recount: every figure straight from the dossiers, their
+/// procedures and their transfers, using neither the counters nor the
+/// per-dossier transfer tallies. Tests and operators compare it with the
+/// report.
+pub fn recount(conn: &mut DbConn, scope: &Scope, grouping: Grouping) -> QueryResult<Vec<AggRow>> {
+    let (select, group) = keys(grouping, &DOSSIERS);
+    let visible = match &scope.visible {
+        None => String::new(),
+        Some(ids) if ids.is_empty() => " AND 1 = 0".to_string(),
+        Some(ids) => {
+            let list = ids
+                .iter()
+                .map(i64::to_string)
+                .collect::<Vec<_>>()
+                .join(", ");
+            format!(
+                " AND (d.received_agency_id IN ({list}) OR d.current_agency_id IN ({list}) OR EXISTS \
+                 (SELECT 1 FROM transfers v WHERE v.dossier_id = d.id AND (v.from_agency_id IN ({list}) OR v.to_agency_id IN ({list}))))"
+            )
+        }
+    };
+    let routed = "p.interagency = TRUE AND p.electronic_eligible = TRUE \
+                  AND EXISTS (SELECT 1 FROM transfers t WHERE t.dossier_id = d.id)";
+    let sql = format!(
+        "SELECT {select}\
+         CAST(COUNT(*) AS BIGINT) AS dossiers, \
+         CAST(COALESCE(SUM(CASE WHEN {routed} THEN 1 ELSE 0 END), 0) AS BIGINT) AS interagency, \
+         CAST(COALESCE(SUM(CASE WHEN {routed} AND NOT EXISTS (SELECT 1 FROM transfers t WHERE t.dossier_id = d.id AND t.method <> 'electronic') THEN 1 ELSE 0 END), 0) AS BIGINT) AS electronic, \
+         CAST(COALESCE(SUM(CASE WHEN d.status = 'completed' THEN 1 ELSE 0 END), 0) AS BIGINT) AS completed, \
+         CAST(COALESCE(SUM(CASE WHEN d.status = 'completed' AND d.completed_date <= d.due_date THEN 1 ELSE 0 END), 0) AS BIGINT) AS on_time, \
+         CAST(COALESCE(SUM(CASE WHEN d.status IN {OPEN} AND d.due_date < '{}' THEN 1 ELSE 0 END), 0) AS BIGINT) AS overdue \
+         FROM dossiers d JOIN procedures p ON p.id = d.procedure_id \
+         WHERE d.received_date >= '{}' AND d.received_date <= '{}'{}{visible}{group}",
+        scope.as_of,
+        scope.from,
+        scope.to,
+        narrowing(scope, &DOSSIERS)
+    );
+    diesel::sql_query(sql).load::<AggRow>(conn)
 }
 
 #[cfg(test)]

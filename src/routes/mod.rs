@@ -11,6 +11,7 @@ pub mod idempotency;
 pub mod operations;
 pub mod procedures;
 pub mod public;
+pub mod stats_compliance;
 pub mod targets;
 pub mod transfers;
 pub mod users;
@@ -33,6 +34,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .configure(holidays::configure)
             .configure(targets::configure)
             .configure(catalog_stats::configure)
+            .configure(stats_compliance::configure)
             .configure(dossiers::configure)
             .configure(transfers::configure)
             .configure(public::configure)

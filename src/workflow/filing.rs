@@ -1,6 +1,6 @@
 //! Filing a dossier (SPEC §4 "At filing").
 
-use super::{calendar, local_date};
+use super::{calendar, local_date, payloads};
 use crate::audit::{self, Actor};
 use crate::db::dossiers::{self, DossierRow, NewDossier, NewHistory};
 use crate::db::schema::procedures;
@@ -16,7 +16,6 @@ use chrono::{FixedOffset, NaiveDateTime};
 use diesel::prelude::*;
 use rand::RngCore;
 use serde::{Deserialize, Serialize};
-use serde_json::json;
 use sha2::{Digest, Sha256};
 use utoipa::ToSchema;
 
@@ -184,11 +183,7 @@ pub fn file(
             ..Default::default()
         },
     )?;
-    let summary = json!({
-        "dossier_id": id, "code": row.code, "procedure_id": row.procedure_id,
-        "received_agency_id": agency.id, "status": row.status, "due_date": row.due_date,
-        "channel": row.channel, "received_at": crate::clock::utc(row.received_at),
-    });
+    let summary = payloads::received(&row);
     audit::record(
         conn,
         actor,
@@ -202,7 +197,7 @@ pub fn file(
         "dossier.received",
         "dossier",
         id,
-        Audience::Agencies(&[agency.id]),
+        Audience::Dossier(id),
         summary,
     )?;
     Ok(Filed { row, lookup_key })

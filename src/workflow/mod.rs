@@ -5,6 +5,7 @@
 pub mod access;
 pub mod filing;
 pub mod moves;
+pub mod payloads;
 pub mod transfers;
 
 use crate::db::{holidays, DbConn};

@@ -1,10 +1,9 @@
 //! The lifecycle moves made by the dossier's current agency (SPEC §4).
 
 use super::access::{act_for, check_version, visible_dossier};
-use super::{calendar, local_date};
+use super::{calendar, local_date, payloads};
 use crate::audit::{self, Actor};
 use crate::auth::Principal;
-use crate::clock::utc;
 use crate::db::dossiers::{self, DossierChangeset, DossierRow, NewHistory};
 use crate::db::stats::{self, Cell, Delta};
 use crate::db::{transfers, DbConn};
@@ -184,15 +183,8 @@ pub fn record_move(
             at: after.updated_at,
         },
     )?;
-    let payload = json!({
-        "dossier_id": after.id, "code": after.code, "action": action.as_str(),
-        "from": from.as_str(), "to": to.as_str(), "current_agency_id": after.current_agency_id,
-        "version": after.version, "due_date": after.due_date, "transfer_id": transfer_id,
-        "at": utc(after.updated_at),
-    });
-    let mut audit_data = payload.clone();
-    audit_data["note"] = json!(note);
-    audit_data["details"] = extra;
+    let payload = payloads::status_changed(&after, action, from, to, transfer_id);
+    let audit_data = payloads::move_audit(&payload, note.as_deref(), extra);
     audit::record(
         conn,
         actor,
@@ -201,13 +193,13 @@ pub fn record_move(
         Some(after.id),
         audit_data,
     )?;
-    let audience = dossiers::agencies_of(conn, after.id)?;
+    let audience = Audience::Dossier(after.id);
     events::emit(
         conn,
         "dossier.status_changed",
         "dossier",
         after.id,
-        Audience::Agencies(&audience),
+        audience,
         payload,
     )?;
     Ok(after)

@@ -2,9 +2,9 @@
 
 use super::access::{act_for, check_version, visible_dossier};
 use super::moves::{record_move, status_of, transition};
+use super::payloads;
 use crate::audit::{self, Actor};
 use crate::auth::Principal;
-use crate::clock::utc;
 use crate::db::dossiers::{self, DossierChangeset, DossierRow};
 use crate::db::schema::procedure_steps;
 use crate::db::stats::{self, Cell};
@@ -24,16 +24,6 @@ pub struct SendInput {
     pub method: TransferMethod,
     pub step_seq: Option<i32>,
     pub note: Option<String>,
-}
-
-fn transfer_payload(t: &TransferRow, code: &str) -> serde_json::Value {
-    json!({
-        "transfer_id": t.id, "dossier_id": t.dossier_id, "code": code,
-        "from_agency_id": t.from_agency_id, "to_agency_id": t.to_agency_id,
-        "method": t.method, "step_seq": t.step_seq, "on_process": t.on_process,
-        "status": t.status, "reason": t.reason,
-        "at": utc(t.decided_at.unwrap_or(t.sent_at)),
-    })
 }
 
 fn conflict_on_race(row: &DossierRow) -> ApiError {
@@ -129,7 +119,7 @@ pub fn send(
     )?;
     dossiers::grant_agency(conn, dossier_id, input.to_agency_id)?;
     let actor = Actor::from(caller);
-    let payload = transfer_payload(&transfer, &row.code);
+    let payload = payloads::transfer(&transfer, &row.code);
     audit::record(
         conn,
         &actor,
@@ -138,13 +128,13 @@ pub fn send(
         Some(transfer.id),
         payload.clone(),
     )?;
-    let audience = dossiers::agencies_of(conn, dossier_id)?;
+    let audience = Audience::Dossier(dossier_id);
     events::emit(
         conn,
         "transfer.sent",
         "transfer",
         transfer.id,
-        Audience::Agencies(&audience),
+        audience,
         payload,
     )?;
     let after = record_move(
@@ -231,7 +221,7 @@ pub fn decide(
     } else {
         "transfer.rejected"
     };
-    let payload = transfer_payload(&decided, &row.code);
+    let payload = payloads::transfer(&decided, &row.code);
     audit::record(
         conn,
         &actor,
@@ -240,15 +230,8 @@ pub fn decide(
         Some(transfer_id),
         payload.clone(),
     )?;
-    let audience = dossiers::agencies_of(conn, row.id)?;
-    events::emit(
-        conn,
-        event,
-        "transfer",
-        transfer_id,
-        Audience::Agencies(&audience),
-        payload,
-    )?;
+    let audience = Audience::Dossier(row.id);
+    events::emit(conn, event, "transfer", transfer_id, audience, payload)?;
     let after = record_move(
         conn,
         &actor,
