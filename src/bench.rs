@@ -90,6 +90,7 @@ fn free_port() -> std::io::Result<u16> {
 }
 
 const SECRET: &str = "benchmark-secret-benchmark-secret-0123";
+const ADMIN: &str = "bench.admin";
 const ADMIN_PASSWORD: &str = "benchmark-admin-password";
 
 fn start_server(database_url: &str) -> Result<Server, String> {
@@ -100,7 +101,6 @@ fn start_server(database_url: &str) -> Result<Server, String> {
         .env("DATABASE_URL", database_url)
         .env("LIENTHONG_BIND", format!("127.0.0.1:{port}"))
         .env("LIENTHONG_JWT_SECRET", SECRET)
-        .env("LIENTHONG_ADMIN_PASSWORD", ADMIN_PASSWORD)
         .env("RUST_LOG", "warn")
         .stdout(Stdio::null())
         .stderr(Stdio::inherit())
@@ -210,7 +210,7 @@ async fn measure(
         .build()
         .map_err(|e| e.to_string())?;
     let base = server.base.clone();
-    let admin = token(&client, &base, "admin", ADMIN_PASSWORD).await?;
+    let admin = token(&client, &base, ADMIN, ADMIN_PASSWORD).await?;
     // An officer of the busiest receiving agency, and dossiers it can see.
     let busiest: Value = client
         .get(format!("{base}/api/v1/stats/compliance?from=2000-01-01&to=2100-12-31&group_by=agency&order_by=dossiers"))
@@ -385,6 +385,22 @@ fn run_engine(
         .to_string()
         .parse::<i32>()
         .unwrap_or(2026);
+    let bench_admin = crate::audit::Actor {
+        username: Some("bench".into()),
+        ..Default::default()
+    };
+    db.write(|conn| {
+        crate::routes::users::insert_user(
+            conn,
+            &bench_admin,
+            ADMIN.into(),
+            ADMIN_PASSWORD,
+            crate::auth::Role::Admin,
+            None,
+            true,
+        )
+    })
+    .map_err(|e| e.problem().detail)?;
     let report = generate(
         &db,
         &settings,

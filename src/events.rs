@@ -81,10 +81,14 @@ pub fn list(
         .into_boxed();
     if let Some(agencies) = visible {
         q = q.filter(
-            events::public.eq(true).or(events::dossier_id.eq_any(
+            events::public.eq(true).or(diesel::dsl::exists(
                 dossier_agencies::table
-                    .filter(dossier_agencies::agency_id.eq_any(agencies.to_vec()))
-                    .select(dossier_agencies::dossier_id.nullable()),
+                    .filter(
+                        dossier_agencies::dossier_id
+                            .nullable()
+                            .eq(events::dossier_id),
+                    )
+                    .filter(dossier_agencies::agency_id.eq_any(agencies.to_vec())),
             )),
         );
     }

@@ -94,6 +94,7 @@ impl Application {
             tokens,
             throttle: LoginThrottle::new(5, 20, Duration::from_secs(300)),
             metrics,
+            db_slots: tokio::sync::Semaphore::new(settings.pool_size as usize),
             settings,
         });
         crate::webhooks::spawn_worker(&state);

@@ -19,6 +19,9 @@ pub struct AppState {
     pub metrics: Metrics,
     /// The settings the service started with.
     pub settings: Settings,
+    /// One permit per pooled connection: database work waits here, on the
+    /// async side, instead of parking a blocking thread on the pool.
+    pub db_slots: tokio::sync::Semaphore,
 }
 
 impl AppState {
@@ -28,6 +31,7 @@ impl AppState {
         T: Send + 'static,
         F: FnOnce(&mut DbConn) -> Result<T, ApiError> + Send + 'static,
     {
+        let _slot = self.db_slots.acquire().await.map_err(ApiError::internal)?;
         let db = self.db.clone();
         web::block(move || {
             let mut conn = db.conn()?;
@@ -43,6 +47,7 @@ impl AppState {
         T: Send + 'static,
         F: FnOnce(&mut DbConn) -> Result<T, ApiError> + Send + 'static,
     {
+        let _slot = self.db_slots.acquire().await.map_err(ApiError::internal)?;
         let db = self.db.clone();
         web::block(move || db.write(f)).await?
     }

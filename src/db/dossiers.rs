@@ -136,11 +136,11 @@ pub fn find_by_code(conn: &mut DbConn, code: &str) -> QueryResult<Option<Dossier
         .optional()
 }
 
-/// Inserts a dossier and returns its id.
-pub fn insert(conn: &mut DbConn, new: &NewDossier) -> QueryResult<i64> {
+/// Inserts a dossier and returns it as stored.
+pub fn insert(conn: &mut DbConn, new: &NewDossier) -> QueryResult<DossierRow> {
     diesel::insert_into(dossiers::table)
         .values(new)
-        .returning(dossiers::id)
+        .returning(dossiers::all_columns)
         .get_result(conn)
 }
 
@@ -159,6 +159,17 @@ pub fn update(
     )
     .set(changes)
     .execute(conn)
+}
+
+/// Lets the receiving agency see a new dossier.
+pub fn add_agency(conn: &mut DbConn, dossier: i64, agency: i64) -> QueryResult<()> {
+    diesel::insert_into(dossier_agencies::table)
+        .values((
+            dossier_agencies::dossier_id.eq(dossier),
+            dossier_agencies::agency_id.eq(agency),
+        ))
+        .execute(conn)
+        .map(|_| ())
 }
 
 /// Lets `agency` see the dossier (idempotent).
@@ -282,13 +293,14 @@ pub fn list(conn: &mut DbConn, f: &DossierQuery, limit: i64) -> QueryResult<Vec<
         .limit(limit + 1)
         .into_boxed();
     if let Some(agencies) = &f.visible {
-        q = q.filter(
-            dossiers::id.eq_any(
-                dossier_agencies::table
-                    .filter(dossier_agencies::agency_id.eq_any(agencies.clone()))
-                    .select(dossier_agencies::dossier_id),
-            ),
-        );
+        // A correlated EXISTS probes the (agency, dossier) key for each
+        // candidate in list order, instead of materialising every dossier
+        // the agencies see.
+        q = q.filter(diesel::dsl::exists(
+            dossier_agencies::table
+                .filter(dossier_agencies::dossier_id.eq(dossiers::id))
+                .filter(dossier_agencies::agency_id.eq_any(agencies.clone())),
+        ));
     }
     if let Some(status) = &f.status {
         q = q.filter(dossiers::status.eq(status.clone()));

@@ -122,6 +122,9 @@ impl Database {
         let pool = Pool::builder()
             .max_size(pool_size)
             .connection_timeout(std::time::Duration::from_secs(10))
+            // A broken connection is noticed when it is returned; pinging on
+            // every checkout would add a round trip to every request.
+            .test_on_check_out(false)
             .connection_customizer(Box::new(SqlitePragmas))
             .build(ConnectionManager::<DbConn>::new(url))?;
         Ok(Self {
@@ -153,11 +156,13 @@ impl Database {
     where
         E: From<diesel::result::Error> + From<diesel::r2d2::PoolError>,
     {
-        let mut conn = self.conn()?;
+        // Queue for the writer lock before taking a connection, so waiting
+        // writers never hold connections that readers need.
         let _guard = match self.engine {
             Engine::Sqlite => Some(self.sqlite_writer.lock().unwrap_or_else(|p| p.into_inner())),
             Engine::Postgres => None,
         };
+        let mut conn = self.conn()?;
         use diesel::Connection;
         let engine = self.engine;
         DbConn::transaction(&mut conn, |conn| {

@@ -122,13 +122,11 @@ pub fn list(conn: &mut DbConn, f: &TransferQuery, limit: i64) -> QueryResult<Vec
         .limit(limit + 1)
         .into_boxed();
     if let Some(agencies) = &f.visible {
-        q = q.filter(
-            transfers::dossier_id.eq_any(
-                dossier_agencies::table
-                    .filter(dossier_agencies::agency_id.eq_any(agencies.clone()))
-                    .select(dossier_agencies::dossier_id),
-            ),
-        );
+        q = q.filter(diesel::dsl::exists(
+            dossier_agencies::table
+                .filter(dossier_agencies::dossier_id.eq(transfers::dossier_id))
+                .filter(dossier_agencies::agency_id.eq_any(agencies.clone())),
+        ));
     }
     if let Some(agencies) = &f.agencies {
         q = match f.direction {

@@ -128,7 +128,7 @@ pub fn file(
     );
     let lookup_key = new_lookup_key();
     let at = filing.received_at;
-    let id = dossiers::insert(
+    let row = dossiers::insert(
         conn,
         &NewDossier {
             search_text: fold(&format!(
@@ -157,7 +157,8 @@ pub fn file(
             updated_at: at,
         },
     )?;
-    dossiers::grant_agency(conn, id, agency.id)?;
+    let id = row.id;
+    dossiers::add_agency(conn, id, agency.id)?;
     dossiers::add_history(
         conn,
         &NewHistory {
@@ -174,7 +175,6 @@ pub fn file(
             at,
         },
     )?;
-    let row = dossiers::find(conn, id)?.ok_or_else(|| ApiError::internal("dossier vanished"))?;
     stats::bump(
         conn,
         &Cell::of(&row),
