@@ -21,7 +21,7 @@ use std::net::TcpListener;
 use std::time::Duration;
 use utoipa::OpenApi;
 use utoipa_actix_web::AppExt;
-use utoipa_swagger_ui::SwaggerUi;
+use utoipa_swagger_ui::{Config, SwaggerUi};
 
 /// Why the service could not start.
 #[derive(Debug, thiserror::Error)]
@@ -120,7 +120,13 @@ impl Application {
                 .into_app()
                 .service(
                     SwaggerUi::new("/swagger-ui/{_:.*}")
-                        .url("/api-docs/openapi.json", spec.clone()),
+                        .url("/api-docs/openapi.json", spec.clone())
+                        // No request to any other host: not even the online validator badge.
+                        .config(
+                            Config::default()
+                                .validator_url("none")
+                                .persist_authorization(true),
+                        ),
                 )
                 .default_service(web::to(routes::unknown_route))
         })

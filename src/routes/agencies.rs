@@ -67,8 +67,8 @@ impl From<AgencyRow> for AgencyResponse {
 /// A new agency.
 #[derive(Debug, Deserialize, ToSchema)]
 #[schema(example = json!({
-    "code": "BTC-TU", "name": "Ban Tổ chức Tỉnh ủy", "parent_id": 1, "level": "province",
-    "head_name": "Nguyễn Văn An", "head_title": "Trưởng ban"
+    "code": "DU-PL-TDM", "name": "Đảng ủy phường Phú Lợi", "parent_id": 1, "level": "grassroots",
+    "head_name": "Lê Thị Thu", "head_title": "Bí thư Đảng ủy"
 }))]
 pub struct CreateAgencyRequest {
     /// Unique code: 2–32 upper-case letters, digits or dashes, starting with a letter.

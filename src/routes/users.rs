@@ -56,7 +56,7 @@ impl From<UserRow> for UserResponse {
 
 /// A new user.
 #[derive(Debug, Deserialize, ToSchema)]
-#[schema(example = json!({"username": "officer.btc", "password": "a-long-secret", "role": "officer", "agency_id": 2}))]
+#[schema(example = json!({"username": "officer.btc.lan", "password": "a-long-secret", "role": "officer", "agency_id": 2}))]
 pub struct CreateUserRequest {
     /// 3–64 characters: lower-case letters, digits, `.`, `_`, `-` (stored lower-case).
     pub username: String,

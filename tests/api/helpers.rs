@@ -124,6 +124,11 @@ impl Answer {
 /// Starts the app on a fresh database of `engine`; `None` (with a notice)
 /// when PostgreSQL is requested but `LIENTHONG_TEST_POSTGRES_URL` is unset.
 pub async fn spawn_app(engine: Engine) -> Option<TestApp> {
+    spawn_app_with(engine, &[]).await
+}
+
+/// Like [`spawn_app`], with extra settings (`LIENTHONG_*` variables).
+pub async fn spawn_app_with(engine: Engine, extra: &[(&str, &str)]) -> Option<TestApp> {
     let (db, database_url) = match engine {
         Engine::Sqlite => {
             let dir = tempfile::tempdir().expect("temp dir");
@@ -153,7 +158,10 @@ pub async fn spawn_app(engine: Engine) -> Option<TestApp> {
         "LIENTHONG_ADMIN_PASSWORD" => Some(ADMIN_PASSWORD.into()),
         "LIENTHONG_WORKERS" => Some("2".into()),
         "LIENTHONG_POOL_SIZE" => Some("6".into()),
-        _ => None,
+        other => extra
+            .iter()
+            .find(|(k, _)| *k == other)
+            .map(|(_, v)| v.to_string()),
     })
     .expect("test settings");
     let app = Application::build(settings).expect("build app");

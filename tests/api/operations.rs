@@ -72,6 +72,12 @@ async fn served_spec_equals_the_committed_one_and_swagger_ui_is_local() {
     let init = app.get("/swagger-ui/swagger-initializer.js", None).await;
     assert_eq!(init.status, 200);
     assert!(init.text.contains("/api-docs/openapi.json"));
+    let compact: String = init.text.split_whitespace().collect();
+    assert!(
+        compact.contains(r#""validatorUrl":"none""#),
+        "{}",
+        init.text
+    );
 }
 
 /// Every operation documents its errors as problem+json, a summary, and its security.

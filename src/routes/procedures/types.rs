@@ -129,8 +129,8 @@ pub fn draft_of(row: &ProcedureRow, steps: Vec<StepRow>) -> ProcedureDraft {
 /// A new procedure, created as a draft.
 #[derive(Debug, Deserialize, ToSchema)]
 #[schema(example = json!({
-    "code": "TU-BTC-03", "name": "Kết nạp đảng viên", "field": "Tổ chức đảng, đảng viên",
-    "description": "Xem xét, kết nạp quần chúng ưu tú vào Đảng Cộng sản Việt Nam.",
+    "code": "TU-BTC-21", "name": "Kết nạp lại đảng viên", "field": "Tổ chức đảng, đảng viên",
+    "description": "Xem xét, kết nạp lại người từng là đảng viên vào Đảng Cộng sản Việt Nam.",
     "legal_basis": "Quy định số 24-QĐ/TW ngày 30/7/2021; Hướng dẫn số 01-HD/TW ngày 28/9/2021",
     "lead_agency_id": 5, "interagency": true, "electronic_eligible": true, "processing_days": 30,
     "steps": [
