@@ -148,18 +148,21 @@ pub fn generate(
             eprintln!("  {done} dossiers ({:.0} s)", began.elapsed().as_secs_f64());
         }
     }
+    let mut conn = db.conn().map_err(|e| e.to_string())?;
     if db.engine() == Engine::Postgres {
-        let mut conn = db.conn().map_err(|e| e.to_string())?;
         conn.batch_execute(
             "SELECT setval(pg_get_serial_sequence('dossiers', 'id'), (SELECT COALESCE(MAX(id), 1) FROM dossiers)); \
              SELECT setval(pg_get_serial_sequence('transfers', 'id'), (SELECT COALESCE(MAX(id), 1) FROM transfers)); \
-             SELECT setval(pg_get_serial_sequence('dossier_history', 'id'), (SELECT COALESCE(MAX(id), 1) FROM dossier_history)); \
-             ANALYZE;",
+             SELECT setval(pg_get_serial_sequence('dossier_history', 'id'), (SELECT COALESCE(MAX(id), 1) FROM dossier_history));",
         )
         .map_err(|e| e.to_string())?;
+        // The counters were upserted batch after batch: clear their dead
+        // rows and set the visibility map, as autovacuum would in time. On
+        // its own, since VACUUM cannot run inside a transaction block.
+        conn.batch_execute("VACUUM ANALYZE")
+            .map_err(|e| e.to_string())?;
     } else {
-        let mut conn = db.conn().map_err(|e| e.to_string())?;
-        conn.batch_execute("ANALYZE;").map_err(|e| e.to_string())?;
+        conn.batch_execute("ANALYZE").map_err(|e| e.to_string())?;
     }
     Ok(SyntheticReport {
         dossiers: options.dossiers,
