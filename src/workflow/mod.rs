@@ -1,8 +1,9 @@
-//! The single write path for dossiers and transfers: each operation runs in
+//! The single write path for dossiers, transfers and the catalogue's lifecycle: each operation runs in
 //! one transaction that checks access and the rules, changes the rows, and
 //! appends the history, audit entry and feed events together.
 
 pub mod access;
+pub mod catalogue;
 pub mod filing;
 pub mod moves;
 pub mod payloads;

@@ -2,17 +2,16 @@
 
 use super::checks::{check_agencies, validated};
 use super::types::{draft_of, ProcedureResponse};
-use crate::audit::{self, Actor};
+use crate::audit::Actor;
 use crate::auth::Principal;
-use crate::clock::{now, utc};
-use crate::db::procedures::{self as store, ProcedureChangeset, ProcedureRow};
+use crate::clock::now;
+use crate::db::procedures::{self as store, ProcedureRow};
 use crate::db::DbConn;
 use crate::domain::procedure::{ProcedureAction, ProcedureStatus};
 use crate::error::ApiError;
-use crate::events::{self, Audience};
 use crate::state::AppState;
+use crate::workflow::catalogue;
 use actix_web::{post, web};
-use serde_json::json;
 
 /// Publish a draft procedure
 ///
@@ -71,23 +70,9 @@ pub async fn publish_procedure(
                     ));
                 }
                 // Retire the old version first: a code is live at most once.
-                retire(conn, &actor, live, Some(id))?;
+                catalogue::retire(conn, &actor, live.id, Some(id), now())?;
             }
-            let at = now();
-            let row = store::update(
-                conn,
-                id,
-                &ProcedureChangeset {
-                    status: Some(ProcedureStatus::Published.as_str().into()),
-                    published_at: Some(Some(at)),
-                    updated_at: Some(at),
-                    ..Default::default()
-                },
-            )?;
-            let data = json!({"id": row.id, "code": row.code, "name": row.name, "version": row.version,
-                              "supersedes_id": row.supersedes_id, "published_at": utc(at)});
-            audit::record(conn, &actor, "procedure.published", "procedure", Some(id), data.clone())?;
-            events::emit(conn, "procedure.published", "procedure", id, Audience::Everyone, data)?;
+            let row = catalogue::publish(conn, &actor, id, now())?;
             Ok(ProcedureResponse::new(row, steps))
         })
         .await?;
@@ -127,7 +112,7 @@ pub async fn retire_procedure(
     let response = state
         .write(move |conn| {
             let row = find_for(conn, id, ProcedureAction::Retire)?;
-            let row = retire(conn, &actor, row, None)?;
+            let row = catalogue::retire(conn, &actor, row.id, None, now())?;
             let steps = store::steps(conn, id)?;
             Ok(ProcedureResponse::new(row, steps))
         })
@@ -149,45 +134,5 @@ fn find_for(conn: &mut DbConn, id: i64, action: ProcedureAction) -> Result<Proce
             format!("cannot {verb} procedure {id}: it is {status}; only {from} can be"),
         ));
     }
-    Ok(row)
-}
-
-/// Retires a published procedure (by hand, or because `superseded_by` replaces
-/// it), with its audit entry and feed event.
-fn retire(
-    conn: &mut DbConn,
-    actor: &Actor,
-    row: ProcedureRow,
-    superseded_by: Option<i64>,
-) -> Result<ProcedureRow, ApiError> {
-    let at = now();
-    let row = store::update(
-        conn,
-        row.id,
-        &ProcedureChangeset {
-            status: Some(ProcedureStatus::Retired.as_str().into()),
-            retired_at: Some(Some(at)),
-            updated_at: Some(at),
-            ..Default::default()
-        },
-    )?;
-    let data = json!({"id": row.id, "code": row.code, "name": row.name, "version": row.version,
-                      "retired_at": utc(at), "superseded_by": superseded_by});
-    audit::record(
-        conn,
-        actor,
-        "procedure.retired",
-        "procedure",
-        Some(row.id),
-        data.clone(),
-    )?;
-    events::emit(
-        conn,
-        "procedure.retired",
-        "procedure",
-        row.id,
-        Audience::Everyone,
-        data,
-    )?;
     Ok(row)
 }

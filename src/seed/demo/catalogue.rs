@@ -5,13 +5,12 @@
 
 use super::province::{at_local, seed_actor, ProcedureSpec};
 use crate::audit;
-use crate::clock::utc;
-use crate::db::procedures::{self, NewProcedure, ProcedureChangeset, ProcedureRow, StepRow};
+use crate::db::procedures::{self, NewProcedure, ProcedureRow, StepRow};
 use crate::db::DbConn;
 use crate::domain::procedure::{ProcedureDraft, ProcedureStatus, ProcedureStep};
 use crate::error::ApiError;
-use crate::events::{self, Audience};
 use crate::routes::procedures::ProcedureResponse;
+use crate::workflow::catalogue;
 use chrono::{FixedOffset, NaiveDate, NaiveDateTime};
 use serde_json::json;
 use std::collections::HashMap;
@@ -126,64 +125,9 @@ pub fn publish(
     at: NaiveDateTime,
 ) -> Result<ProcedureRow, ApiError> {
     if let Some(old) = supersedes {
-        let old = procedures::update(
-            conn,
-            old.id,
-            &ProcedureChangeset {
-                status: Some(ProcedureStatus::Retired.as_str().into()),
-                retired_at: Some(Some(at)),
-                updated_at: Some(at),
-                ..Default::default()
-            },
-        )?;
-        let data = json!({"id": old.id, "code": old.code, "name": old.name, "version": old.version,
-                          "retired_at": utc(at), "superseded_by": draft.id});
-        audit::record(
-            conn,
-            &seed_actor(),
-            "procedure.retired",
-            "procedure",
-            Some(old.id),
-            data.clone(),
-        )?;
-        events::emit(
-            conn,
-            "procedure.retired",
-            "procedure",
-            old.id,
-            Audience::Everyone,
-            data,
-        )?;
+        catalogue::retire(conn, &seed_actor(), old.id, Some(draft.id), at)?;
     }
-    let row = procedures::update(
-        conn,
-        draft.id,
-        &ProcedureChangeset {
-            status: Some(ProcedureStatus::Published.as_str().into()),
-            published_at: Some(Some(at)),
-            updated_at: Some(at),
-            ..Default::default()
-        },
-    )?;
-    let data = json!({"id": row.id, "code": row.code, "name": row.name, "version": row.version,
-                      "supersedes_id": row.supersedes_id, "published_at": utc(at)});
-    audit::record(
-        conn,
-        &seed_actor(),
-        "procedure.published",
-        "procedure",
-        Some(row.id),
-        data.clone(),
-    )?;
-    events::emit(
-        conn,
-        "procedure.published",
-        "procedure",
-        row.id,
-        Audience::Everyone,
-        data,
-    )?;
-    Ok(row)
+    catalogue::publish(conn, &seed_actor(), draft.id, at)
 }
 
 /// Creates the catalogue as it stood at the end of 2023: every procedure

@@ -3,13 +3,13 @@
 
 use crate::audit::{self, Actor};
 use crate::auth::Role;
-use crate::clock::{now, utc};
+use crate::clock::now;
 use crate::db::procedures::{self, NewProcedure, StepRow};
 use crate::db::schema::{agencies, procedures as procedures_table, users};
 use crate::db::{agencies as agency_store, DbConn};
 use crate::domain::text::fold;
 use crate::error::ApiError;
-use crate::events::{self, Audience};
+use crate::workflow::catalogue;
 use diesel::prelude::*;
 use serde_json::json;
 use std::collections::HashMap;
@@ -233,7 +233,7 @@ fn create_procedures(conn: &mut DbConn, ids: &HashMap<String, i64>) -> Result<()
                 electronic_eligible: electronic,
                 processing_days: days,
                 documents: "[]".into(),
-                status: "published".into(),
+                status: "draft".into(),
                 version: 1,
                 supersedes_id: None,
                 created_at: at,
@@ -255,26 +255,7 @@ fn create_procedures(conn: &mut DbConn, ids: &HashMap<String, i64>) -> Result<()
             })
             .collect::<Result<_, ApiError>>()?;
         procedures::replace_steps(conn, row.id, &steps)?;
-        diesel::update(procedures_table::table.find(row.id))
-            .set(procedures_table::published_at.eq(Some(at)))
-            .execute(conn)?;
-        let data = json!({"id": row.id, "code": code, "name": name, "version": 1, "supersedes_id": null, "published_at": utc(at)});
-        audit::record(
-            conn,
-            &system(),
-            "procedure.published",
-            "procedure",
-            Some(row.id),
-            data.clone(),
-        )?;
-        events::emit(
-            conn,
-            "procedure.published",
-            "procedure",
-            row.id,
-            Audience::Everyone,
-            data,
-        )?;
+        catalogue::publish(conn, &system(), row.id, at)?;
     }
     Ok(())
 }
