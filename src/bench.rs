@@ -400,7 +400,7 @@ fn run_engine(
             true,
         )
     })
-    .map_err(|e| e.problem().detail)?;
+    .map_err(|e| e.describe())?;
     let report = generate(
         &db,
         &settings,

@@ -215,7 +215,7 @@ pub fn run(cli: Cli) -> Result<(), String> {
                         true,
                     )
                 })
-                .map_err(|e| e.problem().detail)?;
+                .map_err(|e| e.describe())?;
             println!(
                 "created user {} (id {}, role {})",
                 user.username, user.id, user.role

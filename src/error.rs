@@ -192,6 +192,23 @@ impl ApiError {
     }
 }
 
+impl ApiError {
+    /// One line for an operator: the detail, and each invalid field.
+    pub fn describe(&self) -> String {
+        let problem = self.problem();
+        match problem.errors {
+            Some(errors) if !errors.is_empty() => {
+                let fields: Vec<String> = errors
+                    .iter()
+                    .map(|e| format!("{}: {}", e.field, e.message))
+                    .collect();
+                format!("{} ({})", problem.detail, fields.join("; "))
+            }
+            _ => problem.detail,
+        }
+    }
+}
+
 impl ResponseError for ApiError {
     fn status_code(&self) -> StatusCode {
         match self {
@@ -313,6 +330,16 @@ mod tests {
             Some("code")
         );
         assert_eq!(constrained_column("something else", None), None);
+    }
+
+    #[test]
+    fn operators_read_every_invalid_field() {
+        let err = ApiError::invalid("agency_id", "required for the role officer");
+        assert_eq!(
+            err.describe(),
+            "The request has 1 invalid field. (agency_id: required for the role officer)"
+        );
+        assert_eq!(ApiError::not_found("agency").describe(), "agency not found");
     }
 
     #[test]

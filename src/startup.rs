@@ -141,6 +141,11 @@ impl Application {
         })
     }
 
+    /// A handle that stops the server (tests stop theirs when done).
+    pub fn handle(&self) -> actix_web::dev::ServerHandle {
+        self.server.handle()
+    }
+
     /// The bound port.
     pub fn port(&self) -> u16 {
         self.port

@@ -29,7 +29,9 @@ macro_rules! on_both_engines {
                     let app = $crate::helpers::spawn_app($crate::helpers::Engine::Sqlite)
                         .await
                         .expect("sqlite always runs");
+                    let server = app.server.clone();
                     super::$name(app).await;
+                    server.stop(false).await;
                 }
 
                 #[tokio::test]
@@ -37,7 +39,9 @@ macro_rules! on_both_engines {
                     if let Some(app) =
                         $crate::helpers::spawn_app($crate::helpers::Engine::Postgres).await
                     {
+                        let server = app.server.clone();
                         super::$name(app).await;
+                        server.stop(false).await;
                     }
                 }
             }
@@ -69,6 +73,8 @@ pub struct TestApp {
     pub admin_token: String,
     /// The database URL (a file path for SQLite), for tests that reach under the API.
     pub database_url: String,
+    /// Stops the server: its workers, pool and webhook worker go with it.
+    pub server: actix_web::dev::ServerHandle,
     _db: TestDb,
 }
 
@@ -121,6 +127,20 @@ impl Answer {
     }
 }
 
+/// The test server's URL asking for a connection without TLS (unless the URL
+/// says otherwise): the tests talk to a local server, and a process that
+/// exits while pooled TLS connections are still open can crash in
+/// OpenSSL's exit handlers.
+fn without_tls(url: &str) -> String {
+    if url.contains("sslmode=") {
+        url.to_string()
+    } else if url.contains('?') {
+        format!("{url}&sslmode=disable")
+    } else {
+        format!("{url}?sslmode=disable")
+    }
+}
+
 /// Starts the app on a fresh database of `engine`; `None` (with a notice)
 /// when PostgreSQL is requested but `LIENTHONG_TEST_POSTGRES_URL` is unset.
 pub async fn spawn_app(engine: Engine) -> Option<TestApp> {
@@ -141,12 +161,14 @@ pub async fn spawn_app_with(engine: Engine, extra: &[(&str, &str)]) -> Option<Te
                 return None;
             };
             let name = format!("lienthong_test_{}", uuid::Uuid::new_v4().simple());
+            let server = without_tls(&server);
             let mut conn = PgConnection::establish(&server).expect("connect to test PostgreSQL");
             diesel::sql_query(format!("CREATE DATABASE \"{name}\""))
                 .execute(&mut conn)
                 .expect("create test database");
-            let base = server.rsplit_once('/').map(|(b, _)| b).unwrap_or(&server);
-            let url = format!("{base}/{name}");
+            let (address, query) = server.split_once('?').unwrap_or((&server, ""));
+            let base = address.rsplit_once('/').map(|(b, _)| b).unwrap_or(address);
+            let url = format!("{base}/{name}?{query}");
             (TestDb::Postgres { server, name }, url)
         }
     };
@@ -166,12 +188,14 @@ pub async fn spawn_app_with(engine: Engine, extra: &[(&str, &str)]) -> Option<Te
     .expect("test settings");
     let app = Application::build(settings).expect("build app");
     let address = format!("http://127.0.0.1:{}", app.port());
+    let server = app.handle();
     tokio::spawn(app.run_until_stopped());
     let mut test_app = TestApp {
         address,
         client: reqwest::Client::new(),
         admin_token: String::new(),
         database_url,
+        server,
         _db: db,
     };
     test_app.admin_token = test_app.login("admin", ADMIN_PASSWORD).await;

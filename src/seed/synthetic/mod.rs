@@ -72,7 +72,7 @@ pub fn generate(
     if start >= end {
         return Err("the period starts in the future".into());
     }
-    let fail = |e: ApiError| e.problem().detail;
+    let fail = |e: ApiError| e.describe();
     let province = db.write(province::prepare).map_err(fail)?;
     if province.desks.is_empty() || province.procedures.is_empty() {
         return Err("no active agency or published procedure to file under".into());
