@@ -100,3 +100,33 @@ fn every_operation_documents_errors_summary_and_security() {
         }
     }
 }
+
+/// Both engines' migration sets carry the same names in the same order, each with a down.sql.
+#[test]
+fn migration_sets_are_kept_in_step() {
+    let names = |engine: &str| -> Vec<String> {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("migrations")
+            .join(engine);
+        let mut names: Vec<String> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap())
+            .filter(|e| e.path().is_dir())
+            .map(|e| {
+                for file in ["up.sql", "down.sql"] {
+                    assert!(
+                        e.path().join(file).is_file(),
+                        "{} has no {file}",
+                        e.path().display()
+                    );
+                }
+                e.file_name().to_string_lossy().into_owned()
+            })
+            .collect();
+        names.sort();
+        names
+    };
+    let sqlite = names("sqlite");
+    assert!(!sqlite.is_empty());
+    assert_eq!(sqlite, names("postgres"));
+}
